@@ -1,0 +1,103 @@
+"""The manuscript convention: one folder per manuscript.
+
+``manuscript/<slug>/`` holds one Markdown file with YAML front matter, a
+bibliography (``references.json`` CSL-JSON, or any file named in the front
+matter's ``bibliography``), and ``figures/``. The folder's name is the slug the
+outputs are named after.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UserError
+from .metadata import Metadata, load_metadata
+
+MAX_INPUT_BYTES = 20 * 1024 * 1024  # a manuscript or bibliography larger than this is refused
+DEFAULT_BIBLIOGRAPHY = ("references.json", "references.bib", "references.yaml")
+
+
+@dataclass
+class Manuscript:
+    folder: Path
+    slug: str
+    markdown: Path
+    bibliography: list[Path]
+    meta: Metadata
+    text: str
+
+    @property
+    def figures(self) -> Path:
+        return self.folder / "figures"
+
+    def line_of(self, needle: str) -> int | None:
+        """First line of the Markdown file that holds *needle* (for error messages)."""
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if needle in line:
+                return number
+        return None
+
+
+def read_limited(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise UserError(f"the file is {size // (1024 * 1024)} MiB; pubpipe reads inputs up to "
+                            f"{MAX_INPUT_BYTES // (1024 * 1024)} MiB.", path, hint="Split or shrink it.")
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"the file is not UTF-8 text (byte {exc.start}).", path,
+                        hint="Save it as UTF-8.") from None
+    except OSError as exc:
+        raise UserError(f"the file cannot be read: {exc.strerror}.", path) from None
+
+
+def find_markdown(folder: Path) -> Path:
+    candidates = sorted(p for p in folder.glob("*.md") if p.name.lower() != "readme.md")
+    if not candidates:
+        raise UserError("no Markdown manuscript (*.md) in this folder.", folder,
+                        hint="Put the manuscript in manuscript/<slug>/<slug>.md.")
+    if len(candidates) > 1:
+        preferred = folder / f"{folder.name}.md"
+        if preferred in candidates:
+            return preferred
+        raise UserError(f"several Markdown files ({', '.join(p.name for p in candidates)}); "
+                        "pubpipe does not know which is the manuscript.", folder,
+                        hint=f"Keep one, or name the manuscript {folder.name}.md.")
+    return candidates[0]
+
+
+def inside(folder: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def load_manuscript(folder: str | Path) -> Manuscript:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError("there is no manuscript folder here.", folder,
+                        hint="Give the folder that holds the manuscript's .md file.")
+    markdown = find_markdown(folder)
+    text = read_limited(markdown)
+    meta = load_metadata(markdown, text)
+    bibliography: list[Path] = []
+    if meta.bibliography:
+        for name in meta.bibliography:
+            path = folder / name
+            if not inside(folder, path):
+                raise UserError(f"the bibliography '{name}' lies outside the manuscript folder.", markdown,
+                                hint="Keep the bibliography inside the manuscript folder.")
+            if not path.is_file():
+                raise UserError(f"the bibliography '{name}' named in the front matter does not exist.",
+                                markdown, hint=f"Create {path} or fix the 'bibliography' key.")
+            bibliography.append(path)
+    else:
+        bibliography = [folder / n for n in DEFAULT_BIBLIOGRAPHY if (folder / n).is_file()][:1]
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", folder.resolve().name).strip("-") or "article"
+    return Manuscript(folder=folder, slug=slug, markdown=markdown, bibliography=bibliography,
+                      meta=meta, text=text)

@@ -1,0 +1,96 @@
+"""doit task generators: one task per manuscript and stage.
+
+``dodo.py`` and ``pubpipe build`` both use these, so the command line and
+``doit`` run the same tasks. A task's ``file_dep`` is every file of its
+manuscript folder (plus the style file, when the style is a file), its
+target the output; doit then rebuilds only what an edit touched.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from doit.exceptions import TaskFailed
+
+from .errors import UserError
+
+MANUSCRIPT_ROOT = Path("manuscript")
+OUTPUT_ROOT = Path("output")
+
+
+def discover(root: Path = MANUSCRIPT_ROOT) -> list[Path]:
+    """Manuscript folders under *root*: each subfolder holding a .md file."""
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+                  and any(p.glob("*.md")))
+
+
+def source_files(folder: Path) -> list[str]:
+    """Every file of a manuscript folder (hidden files aside), as doit file_dep."""
+    return sorted(str(p) for p in folder.rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def style_files(style: str | None) -> list[str]:
+    """The style file a build reads, when the style names a file."""
+    if style and style.endswith(".csl"):
+        for candidate in (Path(style), Path("csl") / style):
+            if candidate.is_file():
+                return [str(candidate)]
+    return []
+
+
+def user_action(fn, *args, **kwargs):
+    """Wrap a stage so a :class:`UserError` fails the task with its message, no traceback."""
+
+    def run():
+        try:
+            fn(*args, **kwargs)
+        except UserError as err:
+            if os.environ.get("PUBPIPE_DEBUG"):
+                raise
+            return TaskFailed(f"pubpipe: error: {err}")
+        return None
+
+    run.__name__ = getattr(fn, "__name__", "stage")
+    return run
+
+
+def _jats(folder: str, out_xml: str, style: str | None) -> None:
+    from .pipeline import make_jats
+
+    make_jats(folder, out_xml, style=style)
+
+
+def jats_tasks(folders: list[Path], out_root: Path, style: str | None = None):
+    for folder in folders:
+        slug = folder.resolve().name
+        target = out_root / slug / f"{slug}.xml"
+        yield {
+            "name": slug,
+            "doc": f"{slug}: Markdown -> validated JATS 1.3 with formatted citations",
+            "actions": [user_action(_jats, str(folder), str(target), style)],
+            "file_dep": source_files(folder) + style_files(style),
+            "targets": [str(target)],
+            "uptodate": [_config({"style": style or ""})],
+            "clean": True,
+        }
+
+
+def _config(values: dict):
+    from doit.tools import config_changed
+
+    return config_changed(values)
+
+
+def build_namespace(folders: list[Path], out_root: Path, style: str | None) -> dict:
+    """The doit namespace (task generators + config) for *folders*; dodo.py uses the same."""
+
+    def task_jats():
+        """Markdown -> JATS 1.3, validated against the official DTD."""
+        yield from jats_tasks(folders, out_root, style)
+
+    return {"DOIT_CONFIG": {"verbosity": 1, "dep_file": str(out_root / ".doit.db")},
+            "task_jats": task_jats}
