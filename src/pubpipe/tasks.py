@@ -64,19 +64,49 @@ def _jats(folder: str, out_xml: str, style: str | None) -> None:
     make_jats(folder, out_xml, style=style)
 
 
-def jats_tasks(folders: list[Path], out_root: Path, style: str | None = None):
+def _render(spec: str, jats_xml: str, out_path: str, folder: str, options: dict) -> None:
+    import importlib
+
+    module, function = spec.split(":")
+    getattr(importlib.import_module(module), function)(Path(jats_xml), Path(out_path), Path(folder), **options)
+
+
+# Renditions made from the finished JATS: (task name, file extension, "module:function", doc).
+# Each function is called as fn(jats_xml, out_path, manuscript_folder, **options).
+RENDITIONS: list[tuple[str, str, str, str]] = [
+]
+
+
+def manuscript_tasks(folders: list[Path], out_root: Path, style: str | None = None,
+                     options: dict | None = None):
+    """Task dicts for every stage of every manuscript, grouped by stage name."""
+    options = options or {}
+    stages: dict[str, list[dict]] = {"jats": []}
     for folder in folders:
         slug = folder.resolve().name
-        target = out_root / slug / f"{slug}.xml"
-        yield {
+        sources = source_files(folder)
+        jats = out_root / slug / f"{slug}.xml"
+        stages["jats"].append({
             "name": slug,
             "doc": f"{slug}: Markdown -> validated JATS 1.3 with formatted citations",
-            "actions": [user_action(_jats, str(folder), str(target), style)],
-            "file_dep": source_files(folder) + style_files(style),
-            "targets": [str(target)],
+            "actions": [user_action(_jats, str(folder), str(jats), style)],
+            "file_dep": sources + style_files(style),
+            "targets": [str(jats)],
             "uptodate": [_config({"style": style or ""})],
             "clean": True,
-        }
+        })
+        for name, ext, spec, doc in RENDITIONS:
+            target = out_root / slug / f"{slug}.{ext}"
+            stages.setdefault(name, []).append({
+                "name": slug,
+                "doc": f"{slug}: {doc}",
+                "actions": [user_action(_render, spec, str(jats), str(target), str(folder), options)],
+                "file_dep": [str(jats)] + sources,
+                "targets": [str(target)],
+                "uptodate": [_config({k: str(v) for k, v in sorted(options.items())})],
+                "clean": True,
+            })
+    return stages
 
 
 def _config(values: dict):
@@ -85,12 +115,17 @@ def _config(values: dict):
     return config_changed(values)
 
 
-def build_namespace(folders: list[Path], out_root: Path, style: str | None) -> dict:
+def build_namespace(folders: list[Path], out_root: Path, style: str | None,
+                    options: dict | None = None) -> dict:
     """The doit namespace (task generators + config) for *folders*; dodo.py uses the same."""
-
-    def task_jats():
-        """Markdown -> JATS 1.3, validated against the official DTD."""
-        yield from jats_tasks(folders, out_root, style)
-
-    return {"DOIT_CONFIG": {"verbosity": 1, "dep_file": str(out_root / ".doit.db")},
-            "task_jats": task_jats}
+    stages = manuscript_tasks(folders, out_root, style, options)
+    namespace: dict = {"DOIT_CONFIG": {"verbosity": 1, "dep_file": str(out_root / ".doit.db"),
+                                       "default_tasks": list(stages)}}
+    docs = {"jats": "Markdown -> JATS 1.3, validated against the official DTD."}
+    docs.update({name: doc for name, _, _, doc in RENDITIONS})
+    for name, task_list in stages.items():
+        def generator(task_list=task_list):
+            yield from task_list
+        generator.__doc__ = docs.get(name, name)
+        namespace[f"task_{name}"] = generator
+    return namespace
