@@ -48,7 +48,7 @@ LOCATOR_LABELS = {
     "s.v": "sub-verbo", "s.vv": "sub-verbo", "sub verbo": "sub-verbo", "art": "article", "title": "title",
 }
 _LABEL_ALT = "|".join(sorted((re.escape(k) for k in LOCATOR_LABELS), key=len, reverse=True))
-_VALUE = r"(?:[0-9]+[A-Za-z]?|[ivxlcdmIVXLCDM]+)"
+_VALUE = r"(?:[0-9]+(?:\.[0-9]+)*[A-Za-z]?|[ivxlcdmIVXLCDM]+)"
 LOCATOR_RE = re.compile(
     rf"^\s*,?\s*(?:(?P<label>{_LABEL_ALT})\.?\s*)?"
     rf"(?:\{{(?P<braced>[^}}]*)\}}|(?P<value>{_VALUE}(?:\s*(?:[-–—,&]|and)\s*{_VALUE}(?![A-Za-z]))*))"

@@ -69,6 +69,13 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# Dates stay text (checked by _Checker.date): PyYAML's timestamp reader crashes on 2024-13-45.
+_Loader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _to_python(node: yaml.Node, loader: _Loader, located: _Located, path: tuple) -> Any:
     located.lines[path] = node.start_mark.line + located.offset
     if isinstance(node, yaml.MappingNode):
@@ -80,12 +87,7 @@ def _to_python(node: yaml.Node, loader: _Loader, located: _Located, path: tuple)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(v, loader, located, path + (i,)) for i, v in enumerate(node.value)]
-    value = loader.construct_object(node)
-    if isinstance(value, _dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    return value
+    return loader.construct_object(node)
 
 
 def read_front_matter(md_path: Path, text: str | None = None) -> tuple[dict, _Located]:
