@@ -24,6 +24,7 @@ from .jats_front import article_attributes, build_front
 from .jats_refs import ref_element, ref_id
 from .manuscript import Manuscript, inside
 from .pandoc import ast_to_jats, markdown_to_ast
+from .untrusted import check_image_file, safe_link
 
 CROSSREF_KINDS = {"fig": ("fig", "Figure"), "tbl": ("table", "Table"),
                   "eq": ("disp-formula", "Equation"), "sec": ("sec", "Section")}
@@ -258,6 +259,11 @@ class _AstPass:
             return []
         if t == "Image":
             self._check_image(node)
+        if t == "Link" and not safe_link(node["c"][2][0]):
+            url = node["c"][2][0]
+            warn(f"the link to '{url[:60]}' is dropped (only http, https, mailto, doi and # links are kept); "
+                 "its text stays.", self.ms.markdown, self.ms.line_of(url[:40]))
+            return {"t": "Span", "c": [["", [], []], self.rewrite(node["c"][1])]}
         if "c" in node and isinstance(node["c"], list):
             node["c"] = self.rewrite(node["c"])
         return node
@@ -276,6 +282,7 @@ class _AstPass:
         if not path.is_file():
             raise UserError(f"the image '{url}' does not exist.", self.ms.markdown, line,
                             hint=f"Add {path} or fix the path.")
+        check_image_file(path, self.ms.markdown, line)
 
     def _cite(self, node) -> list:
         citations = node["c"][0]
