@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from .errors import UserError, warn
-from .manuscript import read_limited
+from .manuscript import check_characters, read_limited
 from .pandoc import bibliography_to_csl_json
 
 CSL_TYPES = {
@@ -31,6 +31,18 @@ NAME_FIELDS = ("author", "editor", "translator", "container-author", "collection
                "organizer", "performer", "producer", "script-writer", "series-creator")
 DATE_FIELDS = ("issued", "accessed", "original-date", "submitted", "event-date", "available-date")
 ID_RE = re.compile(r"^[\w][\w:.#$%&+?<>~/-]*$", re.UNICODE)
+
+
+def _has_control_character(value) -> bool:
+    from .metadata import CONTROL_RE
+
+    if isinstance(value, str):
+        return bool(CONTROL_RE.search(value))
+    if isinstance(value, list):
+        return any(_has_control_character(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_control_character(v) for v in value.values())
+    return False
 
 
 def _entry_line(text: str, key: str) -> int | None:
@@ -85,6 +97,10 @@ def check_entries(items, path: Path, text: str = "") -> dict[str, dict]:
         if key in by_id:
             raise UserError(f"the id '{key}' is used by two entries.", path, line,
                             hint="Give each work its own id.")
+        for field, value in item.items():
+            if _has_control_character(value):
+                raise UserError(f"entry '{key}': '{field}' holds a control character, which XML cannot carry.",
+                                path, line, hint="Delete it (it is usually invisible, pasted from another program).")
         ctype = item.get("type")
         if ctype not in CSL_TYPES:
             raise UserError(f"entry '{key}': 'type' is {json.dumps(ctype)}, not a CSL type.", path, line,
@@ -115,6 +131,7 @@ def load_bibliography(paths: list[Path]) -> dict[str, dict]:
     merged: dict[str, dict] = {}
     for path in paths:
         text = read_limited(path)
+        check_characters(text, path)
         if path.suffix.lower() == ".json":
             try:
                 items = json.loads(text)

@@ -54,6 +54,17 @@ def read_limited(path: Path) -> str:
         raise UserError(f"the file cannot be read: {exc.strerror}.", path) from None
 
 
+def check_characters(text: str, path: Path) -> None:
+    """Refuse control characters, which XML (and so JATS) cannot carry."""
+    from .metadata import CONTROL_RE
+
+    bad = CONTROL_RE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise UserError(f"the file holds the control character U+{ord(bad.group()):04X}, which XML cannot carry.",
+                        path, line, hint="Delete it (it is usually invisible, pasted from another program).")
+
+
 def find_markdown(folder: Path) -> Path:
     candidates = sorted(p for p in folder.glob("*.md") if p.name.lower() != "readme.md")
     if not candidates:
@@ -84,6 +95,7 @@ def load_manuscript(folder: str | Path) -> Manuscript:
                         hint="Give the folder that holds the manuscript's .md file.")
     markdown = find_markdown(folder)
     text = read_limited(markdown)
+    check_characters(text, markdown)
     meta = load_metadata(markdown, text)
     bibliography: list[Path] = []
     if meta.bibliography:

@@ -28,8 +28,9 @@ from .errors import UserError, warn
 class _Located:
     """Line numbers (1-based, in the Markdown file) of every value in the front matter."""
 
-    def __init__(self, offset: int):
+    def __init__(self, offset: int, path: Path | None = None):
         self.offset = offset
+        self.path = path
         self.lines: dict[tuple, int] = {}
 
     def line(self, path: tuple) -> int | None:
@@ -87,7 +88,14 @@ def _to_python(node: yaml.Node, loader: _Loader, located: _Located, path: tuple)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(v, loader, located, path + (i,)) for i, v in enumerate(node.value)]
-    return loader.construct_object(node)
+    value = loader.construct_object(node)
+    if isinstance(value, str) and CONTROL_RE.search(value):
+        char = CONTROL_RE.search(value).group()
+        key = ".".join(str(p) for p in path)
+        raise UserError(f"front matter '{key}' holds the control character U+{ord(char):04X}, which XML "
+                        "cannot carry.", located.path, located.lines[path],
+                        "Delete it (it is usually invisible, pasted from another program).")
+    return value
 
 
 def read_front_matter(md_path: Path, text: str | None = None) -> tuple[dict, _Located]:
@@ -95,7 +103,7 @@ def read_front_matter(md_path: Path, text: str | None = None) -> tuple[dict, _Lo
     if text is None:
         text = md_path.read_text(encoding="utf-8")
     yaml_text, first_line, _ = split_front_matter(text, md_path)
-    located = _Located(first_line)
+    located = _Located(first_line, md_path)
     if not yaml_text.strip():
         return {}, located
     loader = _Loader(yaml_text)
@@ -307,6 +315,7 @@ ORCID_RE = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])
 DOI_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)?(10\.\d{4,9}/\S+)$", re.I)
 ROR_RE = re.compile(r"^(?:https?://ror\.org/)?(0[a-z0-9]{6}\d{2})$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -334,8 +343,6 @@ class _Checker:
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.fail(where, f"expected text, found {_kind(value)}.")
-        if isinstance(value, (int, float)) and not allow_number:
-            return str(value)
         return str(value).strip()
 
     def text_list(self, value: Any, where: tuple) -> list[str]:
