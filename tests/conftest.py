@@ -1,4 +1,4 @@
-"""Shared test set-up: paths, and the JATS schema when scripts/setup.sh has not run."""
+"""Shared fixtures, and the JATS schema from ../shared when scripts/setup.sh has not installed it."""
 
 from __future__ import annotations
 
@@ -7,24 +7,13 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-FLAGSHIP = ROOT / "manuscript" / "chollima"
+from support import SHARED
 
 if not os.environ.get("PUBPIPE_JATS_SCHEMA"):
     from pubpipe.validate import SCHEMA_CANDIDATES
 
     if not any((c / "1.3").is_dir() for c in SCHEMA_CANDIDATES) and (SHARED / "jats-schema" / "1.3").is_dir():
         os.environ["PUBPIPE_JATS_SCHEMA"] = str(SHARED / "jats-schema")
-
-
-def needs_shared(sub: str) -> Path:
-    """The path ../shared/<sub>, or skip the test with the reason."""
-    path = SHARED / sub
-    if not path.exists():
-        pytest.skip(f"../shared/{sub} is absent (only CI and developer machines have it)")
-    return path
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from support import FIXTURES, ROOT
 
 DOIT = [sys.executable, "-m", "doit"]
 

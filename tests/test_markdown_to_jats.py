@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import FIXTURES, FLAGSHIP
+from support import FIXTURES, FLAGSHIP
 from pubpipe.errors import UserError
 from pubpipe.jats import XLINK, parse_jats
 from pubpipe.manuscript import load_manuscript

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from support import FIXTURES, ROOT
 from pubpipe import atomic
 from pubpipe.errors import UserError
 from pubpipe.pipeline import make_jats

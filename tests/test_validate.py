@@ -5,7 +5,7 @@ import copy
 import pytest
 from lxml import etree
 
-from conftest import FIXTURES
+from support import FIXTURES
 from pubpipe.errors import UserError
 from pubpipe.jats import parse_jats
 from pubpipe.manuscript import load_manuscript
