@@ -38,4 +38,12 @@ if [ ! -f vendor/jats-dtds/node_modules/@jats4r/dtds/schema/catalog.xml ]; then
   mkdir -p vendor/jats-dtds
   (cd vendor/jats-dtds && npm install --silent --no-audit --no-fund --prefix . @jats4r/dtds@0.0.10 >/dev/null)
 fi
-echo "pubpipe set up: .venv/bin/pubpipe, JATS DTDs in vendor/jats-dtds"
+# DAISY Ace (EPUB accessibility checker, tests/epub) under vendor/ace, driving Debian's
+# chromium: PUPPETEER_SKIP_DOWNLOAD stops puppeteer fetching a browser of its own.
+# Not fatal: without it the Ace test is skipped (and says so).
+if [ ! -x vendor/ace/node_modules/.bin/ace-cli ]; then
+  mkdir -p vendor/ace
+  (cd vendor/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-audit --no-fund --prefix . \
+     @daisy/ace-cli@1.4.6 >/dev/null) || echo "setup: DAISY Ace did not install; its test will be skipped" >&2
+fi
+echo "pubpipe set up: .venv/bin/pubpipe, JATS DTDs in vendor/jats-dtds, DAISY Ace in vendor/ace"

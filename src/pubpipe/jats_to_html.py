@@ -220,6 +220,8 @@ class _Renderer:
             etree.SubElement(parent, "hr")
         else:
             div = etree.SubElement(parent, "div", {"class": tag})
+            if el.get("id"):  # e.g. a table's <fn>: a link target, and the PDF's note check finds it
+                div.set("id", el.get("id"))
             self.blocks(div, el, depth)
 
     def paragraph(self, parent: etree._Element, el: etree._Element) -> None:
@@ -466,6 +468,8 @@ class _Renderer:
                 self.section(out, sec, 0)
         if self.notes != "inline":
             self.note_list(out)
+        else:
+            self.uncalled_notes(out)
         if back is not None:
             for ref_list in back.findall("ref-list"):
                 self.references(out, ref_list)
@@ -479,7 +483,7 @@ class _Renderer:
 
     def note_list(self, out: etree._Element) -> None:
         order = list(dict.fromkeys(self.used_notes)) + [i for i in self.fns if i not in self.used_notes
-                                                          and self.fns[i].getparent().tag == "fn-group"]
+                                                          and not _in_table_foot(self.fns[i])]
         if not order:
             return
         if self.notes == "aside":
@@ -503,6 +507,20 @@ class _Renderer:
                 li.set("value", number)
             self.note_body(li, rid)
 
+    def uncalled_notes(self, out: etree._Element) -> None:
+        """Print ("inline") mode: notes no ``<xref>`` calls (author notes, table notes) as a list,
+        so every ``<fn>`` of the JATS reaches the page."""
+        rest = [rid for rid in self.fns if rid not in self.used_notes
+                and self.fns[rid].getparent().tag != "table-wrap-foot"]  # those print under their table
+        if not rest:
+            return
+        section = etree.SubElement(out, "section", {"class": "notes uncalled-notes", "id": "notes"})
+        h = etree.SubElement(section, "h2")
+        h.text = "Notes"
+        for rid in rest:
+            div = etree.SubElement(section, "div", {"class": "note", "id": rid})
+            self.note_body(div, rid)
+
     def note_body(self, container: etree._Element, rid: str) -> None:
         fn = self.fns[rid]
         paragraphs = [p for p in fn if isinstance(p.tag, str) and p.tag != "label"]
@@ -525,11 +543,16 @@ class _Renderer:
                                                     "role": "doc-bibliography"})
         h = etree.SubElement(section, "h2")
         h.text = ref_list.findtext("title") or "References"
-        numbered = ref_list.get("content-type") == "numbered"
-        container = etree.SubElement(section, "ol" if numbered else "ul", {"class": "ref-list"})
+        labelled = any(ref.findtext("label") for ref in ref_list.findall("ref"))
+        container = etree.SubElement(section, "ul", {"class": "ref-list labelled" if labelled else "ref-list"})
         for ref in ref_list.findall("ref"):
-            li = etree.SubElement(container, "li", {"id": ref.get("id", ""), "class": "ref",
-                                                    "role": "doc-biblioentry"})
+            # No role="doc-biblioentry": deprecated in DPUB-ARIA 1.1 (EPUBCheck warns RSC-017).
+            li = etree.SubElement(container, "li", {"id": ref.get("id", ""), "class": "ref"})
+            label = (ref.findtext("label") or "").strip()
+            if label:  # numeric styles: "[1]", as the style writes it
+                span = etree.SubElement(li, "span", {"class": "ref-label"})
+                span.text = label
+                span.tail = " "
             mixed = ref.find(".//mixed-citation")
             if mixed is not None:
                 if _lang(mixed):
@@ -574,6 +597,8 @@ def element_citation_text(ec: etree._Element) -> str:
     for n in ec.iter("name", "collab"):
         if n.tag == "collab":
             names.append(text_of(n).strip())
+        elif n.get("name-style") == "eastern" and _is_cjk(text_of(n)):  # 沈志华, not "沈, 志华"
+            names.append((n.findtext("surname") or "").strip() + (n.findtext("given-names") or "").strip())
         else:
             names.append(", ".join(x for x in ((n.findtext("surname") or "").strip(),
                                                (n.findtext("given-names") or "").strip()) if x))
@@ -614,6 +639,12 @@ def human_date(iso: str) -> str:
 def _is_cjk(text: str) -> bool:
     return any(unicodedata.name(ch, "").startswith(("CJK UNIFIED", "HANGUL", "HIRAGANA", "KATAKANA"))
                for ch in text)
+
+
+def _in_table_foot(fn: etree._Element) -> bool:
+    """A table's own note is shown under its table; every other uncalled note (fn-group,
+    author-notes) goes to the notes list, so no ``<fn>`` of the JATS is lost."""
+    return any(a.tag == "table-wrap-foot" for a in fn.iterancestors())
 
 
 def _append_text(parent: etree._Element, text: str | None) -> None:
@@ -665,8 +696,8 @@ def _mathml(math: etree._Element) -> etree._Element:
     return out
 
 
-CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+"
-                     r"(?:[\s\u3000-\u303f\uff00-\uffef]*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)*")
+CJK_RUN = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+"  # with kana
+                     r"(?:[\s\u3000-\u303f\uff00-\uffef]*[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)*")
 HANGUL_RUN = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+(?:\s+[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+)*")
 KANA = re.compile(r"[\u3040-\u30ff]")
 

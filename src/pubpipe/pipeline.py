@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import atomic
+from .citations import apply_citations
 from .jats import serialize
 from .manuscript import Manuscript, load_manuscript
 from .markdown_to_jats import markdown_to_jats
@@ -32,7 +33,8 @@ def make_jats(folder: str | Path, out_xml: str | Path, style: str | None = None,
     ms = ms or load_manuscript(folder)
     draft = markdown_to_jats(ms)
     check(draft.tree, ms.markdown, ms.line_of, stage="draft JATS")
-    tree = draft.tree
+    tree = apply_citations(draft, ms, style=style)
+    check(tree, ms.markdown, ms.line_of, stage="JATS with formatted citations")
     out_xml = Path(out_xml)
     atomic.write_bytes(out_xml, serialize(tree))
     return out_xml

