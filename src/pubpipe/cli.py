@@ -32,6 +32,8 @@ def _build(args: argparse.Namespace) -> int:
     options = {}
     if args.paper:
         options["paper"] = args.paper
+    if args.base_url:
+        options["base_url"] = args.base_url
     if args.pdf_variants is not None:
         options["pdf_variants"] = [v.strip() for v in args.pdf_variants.split(",") if v.strip()]
     namespace = tasks.build_namespace([folder], out_root, args.style, options)
@@ -76,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--paper", choices=("a4", "letter"), help="PDF paper size, overriding the front matter")
     build.add_argument("--pdf-variants", metavar="LIST",
                        help="comma-separated PDF variants (pdf/a-3b, pdf/ua-1, print), overriding the front matter")
+    build.add_argument("--base-url", metavar="URL",
+                       help="the URL the output folder is published at (absolute links in the web page's meta tags)")
     build.set_defaults(run=_build)
     check = commands.add_parser("check", help="validate a manuscript's JATS without writing renditions")
     check.add_argument("dir")

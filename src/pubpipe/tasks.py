@@ -133,9 +133,25 @@ def manuscript_tasks(folders: list[Path], out_root: Path, style: str | None = No
                 "file_dep": [str(jats)] + sources,
                 "targets": [str(target)],
                 "uptodate": [_config({k: str(v) for k, v in sorted(options.items())})],
-                "clean": True,
+                "clean": [(clean_rendition, [str(target)])],
             })
     return stages
+
+
+def clean_rendition(target: str) -> None:
+    """Remove a rendition and the files it writes beside it: variants (``<slug>.pdfa.pdf`` …),
+    and the web page's copied ``figures/``; then the manuscript's output folder if it is empty."""
+    import shutil
+
+    path = Path(target)
+    for p in [path, *path.parent.glob(f"{path.stem}.*{path.suffix}")]:
+        p.unlink(missing_ok=True)
+    if path.suffix == ".html":
+        shutil.rmtree(path.parent / "figures", ignore_errors=True)
+    try:
+        path.parent.rmdir()
+    except OSError:
+        pass
 
 
 def _config(values: dict):
