@@ -163,3 +163,22 @@ def test_hostile_manuscript_is_contained(case, tmp_path, listener):
         for needle in forbidden:
             assert needle not in blob, f"{case}: {needle!r} reached an output"
     assert len(seen) == before, f"{case}: a connection reached the loopback listener"
+
+
+def test_weasyprint_url_fetcher_is_confined_to_the_manuscript_folder(tmp_path, listener):
+    """Defence in depth: even a reference that got past the JATS stage cannot reach out of the PDF build."""
+    from pubpipe.render_pdf import _url_fetcher
+
+    port, seen = listener
+    folder = tmp_path / "ms"
+    (folder / "figures").mkdir(parents=True)
+    (folder / "figures" / "ok.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    canary = tmp_path / "canary.txt"
+    canary.write_text(CANARY)
+    fetch = _url_fetcher(folder)
+    assert fetch((folder / "figures" / "ok.svg").resolve().as_uri())
+    before = len(seen)
+    for url in (canary.as_uri(), f"http://127.0.0.1:{port}/x.png", (folder / ".." / "canary.txt").as_uri()):
+        with pytest.raises(ValueError):
+            fetch(url)
+    assert len(seen) == before
