@@ -87,3 +87,14 @@ def _qname(tag: str) -> str:
 
 def text_of(el: etree._Element) -> str:
     return "".join(el.itertext())
+
+
+def append_text(parent: etree._Element, text: str | None) -> None:
+    """Append *text* after *parent*'s last child (or as its text): mixed content, built in order."""
+    if not text:
+        return
+    if len(parent):
+        last = parent[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text

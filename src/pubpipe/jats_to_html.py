@@ -22,7 +22,7 @@ import unicodedata
 
 from lxml import etree
 
-from .jats import MML, XLINK, XML_NS, text_of
+from .jats import MML, XLINK, XML_NS, append_text, text_of
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "doi:", "#")
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -69,16 +69,16 @@ class _Renderer:
     # -- inline content --------------------------------------------------------
     def inline_into(self, parent: etree._Element, jats: etree._Element, skip=("label",)) -> None:
         """Append the HTML rendering of *jats*'s mixed content to *parent*."""
-        _append_text(parent, jats.text)
+        append_text(parent, jats.text)
         for child in jats:
             if not isinstance(child.tag, str):
-                _append_text(parent, child.tail)
+                append_text(parent, child.tail)
                 continue
             if child.tag in skip:
-                _append_text(parent, child.tail)
+                append_text(parent, child.tail)
                 continue
             self.inline(parent, child)
-            _append_text(parent, child.tail)
+            append_text(parent, child.tail)
 
     def inline(self, parent: etree._Element, el: etree._Element) -> None:
         tag = el.tag
@@ -398,7 +398,7 @@ class _Renderer:
             authors = etree.SubElement(header, "p", {"class": "authors"})
             for i, contrib in enumerate(contribs):
                 if i:
-                    _append_text(authors, ", " if i < len(contribs) - 1 else " and ")
+                    append_text(authors, ", " if i < len(contribs) - 1 else " and ")
                 span = etree.SubElement(authors, "span", {"class": "author"})
                 name = etree.SubElement(span, "span", {"class": "name"})
                 name.text = contrib_name(contrib)
@@ -426,7 +426,7 @@ class _Renderer:
         corresp = meta.find("author-notes/corresp")
         if corresp is not None:
             p = etree.SubElement(header, "p", {"class": "corresp"})
-            _append_text(p, "* ")
+            append_text(p, "* ")
             self.inline_into(p, corresp)
         dates = []
         for date in meta.findall("history/date"):
@@ -532,7 +532,7 @@ class _Renderer:
                 num.tail = " "
             self.inline_into(out, p, skip=())
             if i == len(paragraphs) - 1 and rid in self.used_notes:
-                _append_text(out, " ")
+                append_text(out, " ")
                 back = etree.SubElement(out, "a", {"href": f"#{rid}-ref", "class": "footnote-back",
                                                    "role": "doc-backlink"})
                 back.set("aria-label", f"Back to note {self.fn_numbers.get(rid, '')} call")
@@ -645,16 +645,6 @@ def _in_table_foot(fn: etree._Element) -> bool:
     """A table's own note is shown under its table; every other uncalled note (fn-group,
     author-notes) goes to the notes list, so no ``<fn>`` of the JATS is lost."""
     return any(a.tag == "table-wrap-foot" for a in fn.iterancestors())
-
-
-def _append_text(parent: etree._Element, text: str | None) -> None:
-    if not text:
-        return
-    if len(parent):
-        last = parent[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
 
 
 def _split_paragraph(p: etree._Element) -> None:

@@ -12,36 +12,26 @@ import re
 
 from lxml import etree
 
-from ..jats import XLINK
+from ..jats import XLINK, append_text
 from .richtext import DEFAULT_QUOTES, Span
 
 URL_RE = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)\]]")
 
 
-def _append_text(parent: etree._Element, text: str) -> None:
-    if not text:
-        return
-    if len(parent):
-        last = parent[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-
-
 def _append_linked_text(parent, text: str, links: bool) -> None:
     if not links or "://" not in text:
-        _append_text(parent, text)
+        append_text(parent, text)
         return
     pos = 0
     for m in URL_RE.finditer(text):
-        _append_text(parent, text[pos:m.start()])
+        append_text(parent, text[pos:m.start()])
         url = m.group(0)
         link = etree.SubElement(parent, "ext-link")
         link.set("ext-link-type", "uri")
         link.set(f"{{{XLINK}}}href", url)
         link.text = url
         pos = m.end()
-    _append_text(parent, text[pos:])
+    append_text(parent, text[pos:])
 
 
 def append_rich(parent: etree._Element, rich: list, quotes=DEFAULT_QUOTES, links: bool = False) -> None:
@@ -51,13 +41,13 @@ def append_rich(parent: etree._Element, rich: list, quotes=DEFAULT_QUOTES, links
     def go(target, items, outer_q, ital, bold, sc, in_link):
         for item in items:
             if isinstance(item, str):
-                _append_text(target, item)
+                append_text(target, item)
                 continue
             k, ch = item.kind, item.children
             if k == "q":
-                _append_text(target, oo if outer_q else io)
+                append_text(target, oo if outer_q else io)
                 go(target, ch, not outer_q, ital, bold, sc, in_link)
-                _append_text(target, oc if outer_q else ic)
+                append_text(target, oc if outer_q else ic)
             elif k == "i":
                 el = etree.SubElement(target, "italic" if ital else "roman")
                 go(el, ch, outer_q, not ital, bold, sc, in_link)
@@ -92,7 +82,7 @@ def append_rich(parent: etree._Element, rich: list, quotes=DEFAULT_QUOTES, links
                 go(el, ch, outer_q, ital, bold, sc, True)
             elif k == "div" and item.attr == "left-margin":
                 go(target, ch, outer_q, ital, bold, sc, in_link)
-                _append_text(target, " ")
+                append_text(target, " ")
             else:  # nocase, nodecor, baseline, other divs, links where not allowed
                 go(target, ch, outer_q, ital, bold, sc, in_link)
 
