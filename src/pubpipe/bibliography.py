@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from .errors import UserError, warn
+from .jats_refs import element_citation
 from .manuscript import check_characters, read_limited
 from .pandoc import bibliography_to_csl_json
 
@@ -120,7 +121,11 @@ def check_entries(items, path: Path, text: str = "") -> dict[str, dict]:
             elif field in ("title", "container-title", "publisher", "URL", "DOI", "page", "volume", "issue"):
                 if not isinstance(value, (str, int)) or isinstance(value, bool):
                     raise UserError(f"entry '{key}': '{field}' must be text.", path, line)
-        if not any(item.get(f) for f in ("title", "container-title")):
+        if not any(str(item.get(f) or "").strip() for f in ("title", "container-title")):
+            if not len(element_citation(item)):  # what the JATS reference would hold: nothing
+                raise UserError(f"entry '{key}' has nothing a reader could find the work by: no title, "
+                                "author, date, publisher or link.", path, line,
+                                hint="Add at least a title (or author and date).")
             warn(f"entry '{key}' has no title.", path, line)
         by_id[key] = item
     return by_id

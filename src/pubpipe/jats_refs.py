@@ -15,6 +15,7 @@ import re
 from lxml import etree
 
 from .jats import sub, xml_lang
+from .metadata import LANG_RE
 
 PUBLICATION_TYPES = {
     "article-journal": "journal", "article-magazine": "magazine", "article-newspaper": "newspaper",
@@ -82,8 +83,9 @@ def element_citation(item: dict) -> etree._Element:
     """Build the ``<element-citation>`` for one CSL-JSON *item*."""
     ctype = item.get("type", "document")
     ec = etree.Element("element-citation", {"publication-type": PUBLICATION_TYPES.get(ctype, "other")})
-    if item.get("language"):
-        ec.set(xml_lang(), _text(item["language"]))
+    language = _text(item.get("language"))
+    if LANG_RE.match(language):  # CSL-JSON "language" is free text; xml:lang must be a language tag
+        ec.set(xml_lang(), language)
     for field, group_type in PERSON_GROUPS:
         people = item.get(field)
         if people:
@@ -122,8 +124,8 @@ def element_citation(item: dict) -> etree._Element:
             sub(ec, "month", f"{issued[1]:02d}")
         if len(issued) > 2:
             sub(ec, "day", f"{issued[2]:02d}")
-    elif isinstance(item.get("issued"), dict) and item["issued"].get("literal"):
-        sub(ec, "year", _text(item["issued"]["literal"]))
+    elif isinstance(item.get("issued"), dict) and _text(item["issued"].get("literal")):
+        sub(ec, "string-date", _text(item["issued"]["literal"]))
     for field, tag in (("volume", "volume"), ("issue", "issue"), ("edition", "edition")):
         if item.get(field):
             sub(ec, tag, _text(item[field]))

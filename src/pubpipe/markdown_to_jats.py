@@ -419,9 +419,11 @@ def _finish_jats(root: etree._Element, ms: Manuscript, ast_pass: _AstPass, bib: 
             if el is not None and (len(el) or (el.text or "").strip()):
                 rich[tag] = el
         abstract = rich.get("abstract")
-        if abstract is not None and (abstract.text or "").strip():
+        blocks = ("p", "sec", "list", "disp-quote", "def-list", "table-wrap", "fig", "disp-formula", "preformat")
+        if abstract is not None and ((abstract.text or "").strip() or any(c.tag not in blocks for c in abstract)):
+            # a one-line YAML abstract arrives as bare inline content, which JATS does not allow
             p = etree.Element("p")
-            p.text = abstract.text.strip()
+            p.text = (abstract.text or "").strip()
             for child in list(abstract):
                 p.append(child)
             abstract.text = None

@@ -263,6 +263,8 @@ def _write_references(root: etree._Element, bibliography: list, engine: Engine, 
         if ec is None:
             continue
         label_rich, body = split_margin(rich)
+        if not text_of(body).strip():  # the style printed nothing but a number for this entry
+            continue
         alt = etree.Element("citation-alternatives")
         r.replace(ec, alt)
         alt.append(ec)
