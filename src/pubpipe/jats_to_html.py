@@ -252,6 +252,8 @@ class _Renderer:
         self.blocks(section, el, depth + 1)
 
     def caption(self, parent: etree._Element, el: etree._Element) -> None:
+        if el.find("label") is None and el.find("caption") is None:
+            return  # an unlabelled, uncaptioned table or figure: no empty <figcaption>
         figcaption = etree.SubElement(parent, "figcaption")
         label = el.find("label")
         if label is not None:

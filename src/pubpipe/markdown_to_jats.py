@@ -173,7 +173,9 @@ class _AstPass:
                 if fid.startswith("fig-"):
                     counters["fig"] += 1
                     self._target(fid, "fig", f"Figure {counters['fig']}")
-                    self.fig_alt[fid] = self._figure_alt(c)
+                elif not fid:  # an unlabelled figure: not numbered, but it needs an id for its alt text
+                    fid = c[0][0] = f"figure-{len(self.fig_alt) + 1}"
+                self.fig_alt[fid] = self._figure_alt(c)
             elif t == "Table":
                 tid = c[0][0]
                 if tid.startswith("tbl-"):
@@ -213,8 +215,9 @@ class _AstPass:
         alt = attrs.get("fig-alt") or attrs.get("alt") or ""
         if not alt:
             caption = stringify(c[1][1]) if c[1] and c[1][1] else ""
-            warn(f"figure '{c[0][0]}' has no alt text (fig-alt=\"…\"); its caption is used instead.",
-                 self.ms.markdown, self.ms.line_of("#" + c[0][0]))
+            src = found[0]["c"][2][0] if found else ""
+            warn(f"the figure {src or c[0][0]} has no alt text (fig-alt=\"…\"); its caption is used instead.",
+                 self.ms.markdown, self.ms.line_of(src or "#" + c[0][0]))
             alt = caption or "Figure"
         return alt
 
@@ -423,7 +426,7 @@ def _finish_jats(root: etree._Element, ms: Manuscript, ast_pass: _AstPass, bib: 
         if abstract is not None and ((abstract.text or "").strip() or any(c.tag not in blocks for c in abstract)):
             # a one-line YAML abstract arrives as bare inline content, which JATS does not allow
             p = etree.Element("p")
-            p.text = (abstract.text or "").strip()
+            p.text = (abstract.text or "").lstrip()
             for child in list(abstract):
                 p.append(child)
             abstract.text = None
