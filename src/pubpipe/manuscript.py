@@ -40,6 +40,11 @@ class Manuscript:
         return None
 
 
+def slug_of(folder: Path) -> str:
+    """The name outputs are given: the folder's name, reduced to letters, digits, '.', '_' and '-'."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(folder).resolve().name).strip("-.") or "article"
+
+
 def read_limited(path: Path) -> str:
     try:
         size = path.stat().st_size
@@ -110,6 +115,6 @@ def load_manuscript(folder: str | Path) -> Manuscript:
             bibliography.append(path)
     else:
         bibliography = [folder / n for n in DEFAULT_BIBLIOGRAPHY if (folder / n).is_file()][:1]
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", folder.resolve().name).strip("-") or "article"
+    slug = slug_of(folder)
     return Manuscript(folder=folder, slug=slug, markdown=markdown, bibliography=bibliography,
                       meta=meta, text=text)
