@@ -429,6 +429,10 @@ def _finish_jats(root: etree._Element, ms: Manuscript, ast_pass: _AstPass, bib: 
             p.text = (abstract.text or "").lstrip()
             for child in list(abstract):
                 p.append(child)
+            if len(p):
+                p[-1].tail = (p[-1].tail or "").rstrip() or None
+            else:
+                p.text = p.text.rstrip()
             abstract.text = None
             abstract.append(p)
     body = root.find("body")
