@@ -17,6 +17,24 @@ from .errors import UserError
 
 @functools.cache
 def pandoc_path() -> str:
+    """The pandoc that pypandoc-binary ships (or ``PYPANDOC_PANDOC``, as pypandoc honours it).
+
+    Found without importing pypandoc: ``pypandoc.get_pandoc_path()`` imports urllib and runs
+    ``pandoc --version`` for every candidate on the PATH (0.1-0.15 s per build), and may prefer
+    a newer system pandoc, so the JATS would depend on what else is installed. It remains the
+    fallback when the bundled binary is not there.
+    """
+    import importlib.util
+    import os
+
+    override = os.environ.get("PYPANDOC_PANDOC")
+    if override:
+        return override
+    spec = importlib.util.find_spec("pypandoc")
+    if spec is not None and spec.origin:
+        bundled = Path(spec.origin).resolve().parent / "files" / "pandoc"
+        if bundled.is_file() and os.access(bundled, os.X_OK):
+            return str(bundled)
     import pypandoc
 
     return pypandoc.get_pandoc_path()

@@ -450,13 +450,12 @@ def _cjk_text_by_face(article: etree._Element, base_lang: str) -> dict[str, str]
         lang = el.get("lang")
         if lang:
             face = cjk_font.face_for_lang(lang) or face
-        for text in (el.text,):
-            if text:
-                out.setdefault(face, set()).update(ch for ch in text if cjk_font.in_range(ch))
+        if el.text:
+            out.setdefault(face, set()).update(cjk_font.cjk_chars(el.text))
         for child in el:
             walk(child, face)
             if child.tail:
-                out.setdefault(face, set()).update(ch for ch in child.tail if cjk_font.in_range(ch))
+                out.setdefault(face, set()).update(cjk_font.cjk_chars(child.tail))
 
     walk(article, base_face)
     return {face: "".join(sorted(chars)) for face, chars in out.items() if chars}

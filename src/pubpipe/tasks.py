@@ -13,7 +13,9 @@ from pathlib import Path
 
 from doit.exceptions import TaskFailed
 
+from . import workers
 from .errors import UserError
+from .manuscript import slug_of
 
 MANUSCRIPT_ROOT = Path("manuscript")
 OUTPUT_ROOT = Path("output")
@@ -58,11 +60,16 @@ def style_files(style: str | None, folder: Path | None = None) -> list[str]:
 
 
 def _front_matter_csl(folder: Path) -> str | None:
+    return _front_matter_value(folder, "csl")
+
+
+def _front_matter_value(folder: Path, key: str) -> str | None:
+    """A plain ``key: value`` line of the front matter, read cheaply (no YAML, no validation)."""
     import re
 
     for md in folder.glob("*.md"):
         head = md.read_text(encoding="utf-8", errors="replace")[:20000]
-        m = re.search(r"^csl:\s*['\"]?([^'\"\n#]+?)['\"]?\s*$", head, re.M)
+        m = re.search(rf"^{key}:\s*['\"]?([^'\"\n#]+?)['\"]?\s*$", head, re.M)
         if m:
             return m[1].strip()
     return None
@@ -72,6 +79,7 @@ def user_action(fn, *args, **kwargs):
     """Wrap a stage so a :class:`UserError` fails the task with its message, no traceback."""
 
     def run():
+        workers.task_started()
         try:
             fn(*args, **kwargs)
         except UserError as err:
@@ -112,7 +120,7 @@ def manuscript_tasks(folders: list[Path], out_root: Path, style: str | None = No
     options = options or {}
     stages: dict[str, list[dict]] = {"jats": []}
     for folder in folders:
-        slug = folder.resolve().name
+        slug = slug_of(folder)
         sources = source_files(folder)
         jats = out_root / slug / f"{slug}.xml"
         stages["jats"].append({
@@ -164,8 +172,16 @@ def build_namespace(folders: list[Path], out_root: Path, style: str | None,
                     options: dict | None = None) -> dict:
     """The doit namespace (task generators + config) for *folders*; dodo.py uses the same."""
     stages = manuscript_tasks(folders, out_root, style, options)
-    namespace: dict = {"DOIT_CONFIG": {"verbosity": 1, "dep_file": str(out_root / ".doit.db"),
-                                       "default_tasks": list(stages)}}
+    # The default tasks are the per-manuscript tasks themselves, in stage order, not the stage
+    # groups: a group is a task without actions that doit still hands to a worker, and one
+    # released with the renditions took the place of the PDF in the queue (see pubpipe.workers).
+    default = [f"{stage}:{task['name']}" for stage, task_list in stages.items() for task in task_list]
+    config = {"verbosity": 1, "dep_file": str(out_root / ".doit.db"), "default_tasks": default or list(stages)}
+    jobs = workers.default_jobs(len(folders))
+    if jobs:  # renditions (and manuscripts) in parallel worker processes; `doit -n N` overrides
+        config.update(num_process=jobs, par_type="process")
+    workers.install({_front_matter_value(folder, "lang") or "en" for folder in folders})
+    namespace: dict = {"DOIT_CONFIG": config}
     docs = {"jats": "Markdown -> JATS 1.3, validated against the official DTD."}
     docs.update({name: doc for name, _, _, doc in RENDITIONS})
     for name, task_list in stages.items():

@@ -28,11 +28,22 @@
    bodies ``/Note``, and formulas (``img.math``, see :mod:`pubpipe.math_svg`)
    ``/Formula`` with their alt text.
 
+4. C type declarations parsed again and again. WeasyPrint allocates arrays with
+   ``ffi.new(f"hb_codepoint_t[{n}]", values)``; cffi parses every new declaration
+   string with pycparser against all of WeasyPrint's declarations (about 6 ms each) and
+   caches it by the string, so each distinct length costs a parse: twelve or more per
+   PDF (three per embedded font), 70-100 ms of every PDF build. ``ffi.new`` is wrapped so
+   that ``T[n]`` with a list of *n* initial values (or none) is allocated as ``T[]`` with
+   the values (or *n*), the same array, with a declaration parsed once per process.
+   :data:`FFI_TYPES` lists the declarations WeasyPrint uses, so that an idle worker can
+   parse them ahead (:mod:`pubpipe.workers`).
+
 :func:`apply` is idempotent and is called by :mod:`pubpipe.render_pdf` before it renders.
 """
 
 from __future__ import annotations
 
+import re
 from math import inf
 
 EPSILON_PX = 1e-6
@@ -164,6 +175,39 @@ def _wrap_build_box_tree(original):
     return build_box_tree
 
 
+_FIXED_ARRAY = re.compile(r"^\s*([A-Za-z_][\w\s]*?)\s*\[\s*(\d+)\s*\]\s*$")
+FFI_TYPES = ("hb_codepoint_t[]", "hb_tag_t[]", "char[]", "PangoLogAttr[]", "PangoRectangle *",
+             "unsigned int *", "FcChar8 **", "FcResult *", "PangoFcFontMap *")
+
+
+def _new_with_open_arrays(original):
+    """``ffi.new`` allocating ``T[n]`` as ``T[]`` (see 4.); anything else is passed on unchanged.
+
+    ``ffi.new`` is called some 15,000 times per PDF, so the wrapper costs one dict look-up
+    per call: each declaration is examined once and remembered.
+    """
+    seen: dict = {}
+
+    def examine(cdecl):
+        match = _FIXED_ARRAY.match(cdecl) if type(cdecl) is str else None
+        return (f"{match[1]}[]", int(match[2])) if match else None
+
+    def new(cdecl, init=None):
+        try:
+            open_array = seen[cdecl]
+        except KeyError:
+            open_array = seen[cdecl] = examine(cdecl)
+        if open_array is not None:
+            if init is None:
+                return original(open_array[0], open_array[1])
+            if isinstance(init, (list, tuple)) and len(init) == open_array[1]:  # not bytes: char[] adds a NUL
+                return original(open_array[0], init)
+        return original(cdecl, init)
+
+    new.__wrapped__ = original
+    return new
+
+
 def apply() -> None:
     """Install the work-arounds (once per process)."""
     global _applied
@@ -194,4 +238,8 @@ def apply() -> None:
             block._linebox_layout = patched
     if not hasattr(tags._build_box_tree, "__wrapped__"):
         tags._build_box_tree = _wrap_build_box_tree(tags._build_box_tree)
+    from weasyprint.text.ffi import ffi
+
+    if not hasattr(ffi.new, "__wrapped__"):
+        ffi.new = _new_with_open_arrays(ffi.new)
     _applied = True
