@@ -79,23 +79,9 @@ def peer_once(manuscript: Path, work: Path, env: dict) -> tuple[float, int, Path
     return seconds, rss, peer / "essay.pdf"
 
 
-BREAKDOWN = r"""
-import json, sys, time
-t0 = time.perf_counter()
-from pathlib import Path
-from pubpipe import tasks
-from pubpipe.pipeline import make_jats
-folder, out = Path(sys.argv[1]), Path(sys.argv[2])
-times = {"python start + imports": time.perf_counter() - t0}
-t = time.perf_counter(); jats = make_jats(folder, out / f"{folder.name}.xml"); times["jats"] = time.perf_counter() - t
-for name, ext, spec, _ in tasks.RENDITIONS:
-    module, function = spec.split(":")
-    t = time.perf_counter()
-    import importlib
-    getattr(importlib.import_module(module), function)(jats, out / f"{folder.name}.{ext}", folder)
-    times[name] = time.perf_counter() - t
-print(json.dumps(times))
-"""
+# The same per-stage timing script as bench/ablation.py (one process, one stage after another).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ablation import STAGES as BREAKDOWN  # noqa: E402
 
 
 def breakdown(manuscript: Path, work: Path, env: dict) -> dict:
