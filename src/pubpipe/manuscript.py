@@ -8,6 +8,7 @@ outputs are named after.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from .metadata import Metadata, load_metadata
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a manuscript or bibliography larger than this is refused
 DEFAULT_BIBLIOGRAPHY = ("references.json", "references.bib", "references.yaml")
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # where str.splitlines() splits
 
 
 @dataclass
@@ -33,11 +35,22 @@ class Manuscript:
         return self.folder / "figures"
 
     def line_of(self, needle: str) -> int | None:
-        """First line of the Markdown file that holds *needle* (for error messages)."""
-        for number, line in enumerate(self.text.splitlines(), start=1):
-            if needle in line:
-                return number
-        return None
+        """First line of the Markdown file that holds *needle* (for error messages).
+
+        Called for every citation and cross-reference, so the lines are split once and
+        searched as one string (splitting the text at every call made the Markdown stage
+        quadratic in the manuscript's length). A needle with a line break in it is in no line.
+        """
+        joined = self._joined_lines
+        if joined is None or any(ch in _LINE_BREAKS for ch in needle):
+            return None
+        index = joined.find(needle)
+        return None if index < 0 else joined.count("\n", 0, index) + 1
+
+    @functools.cached_property
+    def _joined_lines(self) -> str | None:
+        lines = self.text.splitlines()
+        return "\n".join(lines) if lines else None
 
 
 def slug_of(folder: Path) -> str:

@@ -193,7 +193,8 @@ def renumber_notes(root: etree._Element, plan_: NotePlan, new_fns: dict[str, etr
     if group is not None:
         ordered = sorted(((n, fn) for n, fn in numbered if fn.getparent() is group or fn.getparent() is None),
                          key=lambda t: t[0])
-        others = [c for c in group if c not in {fn for _, fn in numbered}]
+        renumbered = {fn for _, fn in numbered}  # once, not once per child (quadratic in the notes)
+        others = [c for c in group if c not in renumbered]
         for c in list(group):
             group.remove(c)
         for c in others:
